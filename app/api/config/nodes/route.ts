@@ -1,0 +1,23 @@
+import { apiRoute } from "@/lib/api/route";
+import { parseJsonBody } from "@/lib/api/request";
+import { sendToWorker } from "@/lib/bus";
+import { getDb } from "@/lib/db/client";
+import { presentNode } from "@/lib/nodes/present";
+import { NodeCreateSchema } from "@/lib/nodes/schemas";
+import { addNode, listNodeConfigs } from "@/lib/nodes/service";
+import { connectionStatuses } from "@/lib/nodes/status";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute("settings:read", async () => {
+  const configs = await listNodeConfigs(getDb());
+  const statuses = await connectionStatuses(configs);
+  return configs.map((c) => presentNode(c, statuses.get(c.id)));
+});
+
+export const POST = apiRoute("settings:write", async ({ request }) => {
+  const input = await parseJsonBody(request, NodeCreateSchema);
+  const node = await addNode(getDb(), input);
+  sendToWorker({ type: "reload-config" });
+  return Response.json(presentNode(node), { status: 201 });
+});

@@ -1,0 +1,15 @@
+import { apiRoute } from "@/lib/api/route";
+import { loadSystemSettings } from "@/lib/system/settings";
+
+export const dynamic = "force-dynamic";
+
+/** The small config payload the UI reads at start. */
+export const GET = apiRoute("monitoring:read", async () => {
+  const s = await loadSystemSettings();
+  return {
+    updateChannel: s.updateChannel,
+    autoUpdateEnabled: s.autoUpdateEnabled,
+    pvePollingInterval: s.pvePollingInterval,
+    theme: s.theme,
+  };
+});

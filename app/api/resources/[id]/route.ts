@@ -1,0 +1,13 @@
+import { ApiError } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
+import { getResources } from "@/lib/state/store";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute<{ id: string }>("monitoring:read", async ({ params }) => {
+  const id = decodeURIComponent(params.id);
+  const { resources } = await getResources();
+  const resource = resources.find((r) => r.id === id);
+  if (!resource) throw new ApiError("not_found", `Resource ${id} not found`);
+  return resource;
+});

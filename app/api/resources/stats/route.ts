@@ -1,0 +1,10 @@
+import { apiRoute } from "@/lib/api/route";
+import { resourceStats } from "@/lib/state/resources";
+import { getResources } from "@/lib/state/store";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute("monitoring:read", async () => {
+  const { resources, lastUpdate } = await getResources();
+  return resourceStats(resources, lastUpdate);
+});

@@ -1,0 +1,117 @@
+import { authorize, getCredentials } from "@/lib/auth/authorize";
+import { hasAnyCredentials } from "@/lib/auth/credentials";
+import { getPublishedState } from "@/lib/state/store";
+import type { Container, Node, VM } from "@/lib/state/models";
+import { AutoRefresh } from "./_components/auto-refresh";
+import { formatBytes, formatPercent, formatRate, formatUptime } from "./_components/format";
+
+export const dynamic = "force-dynamic";
+
+/** Until the login flow exists, a protected install shows the overview only with `?token=`. */
+async function allowed(token: string | undefined): Promise<boolean> {
+  if (!hasAnyCredentials(getCredentials())) return true;
+  if (!token) return false;
+  try {
+    await authorize(new Request(`http://local/?token=${encodeURIComponent(token)}`), "monitoring:read");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function Bar({ value }: { value: number }) {
+  const v = Math.max(0, Math.min(100, value));
+  const color = v >= 90 ? "bg-red-500" : v >= 80 ? "bg-amber-500" : "bg-emerald-500";
+  return (
+    <div className="flex items-center gap-2">
+      <div className="h-2 w-20 rounded bg-gray-200 dark:bg-gray-800">
+        <div className={`h-2 rounded ${color}`} style={{ width: `${v}%` }} />
+      </div>
+      <span className="tabular-nums text-xs">{formatPercent(v)}</span>
+    </div>
+  );
+}
+
+function NodeRow({ n }: { n: Node }) {
+  return (
+    <tr className="border-t border-gray-200 dark:border-gray-800" data-testid="node-row" data-node={n.node}>
+      <td className="px-3 py-2 font-medium">{n.name}</td>
+      <td className="px-3 py-2">{n.status}</td>
+      <td className="px-3 py-2" data-testid="node-cpu"><Bar value={n.cpu * 100} /></td>
+      <td className="px-3 py-2"><Bar value={n.memory?.usage ?? 0} /></td>
+      <td className="px-3 py-2"><Bar value={n.disk?.usage ?? 0} /></td>
+      <td className="px-3 py-2">{formatUptime(n.uptime)}</td>
+      <td className="px-3 py-2 text-xs text-gray-500">{n.pveVersion}</td>
+    </tr>
+  );
+}
+
+function GuestRow({ g }: { g: VM | Container }) {
+  const disk = g.disk && g.disk.usage >= 0 ? formatPercent(g.disk.usage) : g.disk ? `${formatBytes(g.disk.total)} alloc.` : "-";
+  return (
+    <tr className="border-t border-gray-200 dark:border-gray-800" data-testid="guest-row" data-guest={g.id}>
+      <td className="px-3 py-2 tabular-nums">{g.vmid}</td>
+      <td className="px-3 py-2 font-medium">{g.name}</td>
+      <td className="px-3 py-2">{g.type === "qemu" ? "VM" : "LXC"}</td>
+      <td className="px-3 py-2">{g.status}{g.lock ? ` (${g.lock})` : ""}</td>
+      <td className="px-3 py-2">{g.node}</td>
+      <td className="px-3 py-2" data-testid="guest-cpu"><Bar value={g.cpu * 100} /></td>
+      <td className="px-3 py-2"><Bar value={g.memory?.usage ?? 0} /></td>
+      <td className="px-3 py-2 text-xs">{disk}</td>
+      <td className="px-3 py-2 text-xs tabular-nums">{formatRate(g.diskRead)} / {formatRate(g.diskWrite)}</td>
+      <td className="px-3 py-2 text-xs tabular-nums">{formatRate(g.networkIn)} / {formatRate(g.networkOut)}</td>
+      <td className="px-3 py-2 text-xs">{formatUptime(g.uptime)}</td>
+      <td className="px-3 py-2 text-xs">{g.tags ?? ""}</td>
+    </tr>
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
+  const { token } = await searchParams;
+  if (!(await allowed(token))) {
+    return (
+      <main className="mx-auto max-w-xl p-8">
+        <h1 className="text-2xl font-semibold">Pulse</h1>
+        <p className="mt-4">Sign-in is required. Open this page with an API token: <code>/?token=…</code></p>
+      </main>
+    );
+  }
+  const { state } = await getPublishedState();
+  const guests = [...state.vms, ...state.containers].sort((a, b) => a.vmid - b.vmid);
+  return (
+    <main className="p-4 sm:p-8">
+      <AutoRefresh seconds={5} />
+      <header className="mb-6 flex flex-wrap items-baseline gap-4">
+        <h1 className="text-2xl font-semibold">Pulse</h1>
+        {state.isDemo && (
+          <span className="rounded bg-amber-100 px-2 py-0.5 text-sm text-amber-900" data-testid="demo-badge">
+            Demo cluster (simulated) — add a Proxmox node to monitor your own
+          </span>
+        )}
+        <span className="text-sm text-gray-500" data-testid="last-update">
+          {state.lastUpdate ? `Updated ${new Date(state.lastUpdate).toLocaleTimeString()}` : "Waiting for the first poll…"}
+        </span>
+      </header>
+
+      <section className="mb-8 overflow-x-auto">
+        <h2 className="mb-2 text-lg font-semibold">Nodes ({state.nodes.length})</h2>
+        <table className="min-w-full text-left text-sm">
+          <thead className="text-xs uppercase text-gray-500">
+            <tr><th className="px-3 py-2">Node</th><th className="px-3 py-2">Status</th><th className="px-3 py-2">CPU</th><th className="px-3 py-2">Memory</th><th className="px-3 py-2">Disk</th><th className="px-3 py-2">Uptime</th><th className="px-3 py-2">Version</th></tr>
+          </thead>
+          <tbody>{state.nodes.map((n) => <NodeRow key={n.id} n={n} />)}</tbody>
+        </table>
+      </section>
+
+      <section className="overflow-x-auto">
+        <h2 className="mb-2 text-lg font-semibold">Guests ({guests.length})</h2>
+        <table className="min-w-full text-left text-sm">
+          <thead className="text-xs uppercase text-gray-500">
+            <tr><th className="px-3 py-2">ID</th><th className="px-3 py-2">Name</th><th className="px-3 py-2">Type</th><th className="px-3 py-2">Status</th><th className="px-3 py-2">Node</th><th className="px-3 py-2">CPU</th><th className="px-3 py-2">Memory</th><th className="px-3 py-2">Disk</th><th className="px-3 py-2">Disk R/W</th><th className="px-3 py-2">Net in/out</th><th className="px-3 py-2">Uptime</th><th className="px-3 py-2">Tags</th></tr>
+          </thead>
+          <tbody>{guests.map((g) => <GuestRow key={g.id} g={g} />)}</tbody>
+        </table>
+      </section>
+    </main>
+  );
+}

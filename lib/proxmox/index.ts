@@ -1,0 +1,10 @@
+export * from "./api";
+export * from "./auth";
+export * from "./client";
+export * from "./cluster-client";
+export * from "./config";
+export * from "./discovery";
+export * from "./errors";
+export * from "./schemas";
+export { fetchFingerprint, formatFingerprint, normalizeFingerprint, fingerprintsEqual, FingerprintMismatchError } from "./tls";
+export type { RawResponse } from "./transport";

@@ -1,0 +1,2 @@
+export function isBuildStale(): boolean;
+export function buildAll(opts?: { ifStale?: boolean; quiet?: boolean }): Promise<boolean>;

@@ -1,0 +1,93 @@
+/**
+ * The custom server: one HTTP server for the Next.js app (pages and `/api/*` route
+ * handlers), with the worker forked beside it. The worker's state snapshots arrive over
+ * IPC and are kept in the shared state replica that route handlers read.
+ */
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { setWorkerSender } from "../lib/bus";
+import { getEnv } from "../lib/config/env";
+import { logger } from "../lib/logger";
+import { publishStateJson } from "../lib/state/store";
+import { startWorker } from "./worker-process";
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: { root?: string; port?: number; host?: string; withWorker?: boolean } = {}): Promise<RunningServer> {
+  const env = getEnv();
+  const root = opts.root ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const port = opts.port ?? env.port;
+  const host = opts.host ?? env.BIND_ADDRESS;
+  const dev = process.env.NODE_ENV !== "production";
+
+  const app = next({ dev, dir: root, hostname: host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      logger.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "Internal server error", code: "internal_error", status_code: 500, timestamp: Math.floor(Date.now() / 1000) }));
+    });
+  });
+
+  // Next attaches its own upgrade listener (dev HMR) on the first request; answer every
+  // other upgrade with 404 instead of leaving it hanging.
+  server.on("upgrade", (req, socket) => {
+    if (req.url?.startsWith("/_next/")) return;
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+
+  const worker =
+    opts.withWorker === false
+      ? undefined
+      : startWorker(root, (event) => {
+          if (event.type === "state") publishStateJson(event.json);
+          else if (event.type === "ready") logger.info({ demo: event.demo, simulator: event.simulatorUrl }, "worker ready");
+        });
+  setWorkerSender(worker?.send);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
+  logger.info({ url, dev }, "Pulse for Node listening");
+
+  return {
+    server,
+    url,
+    close: async () => {
+      setWorkerSender(undefined);
+      await worker?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  startServer()
+    .then((running) => {
+      const shutdown = () => {
+        logger.info("shutting down");
+        running.close().finally(() => process.exit(0));
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    })
+    .catch((err) => {
+      logger.fatal({ err }, "failed to start");
+      process.exit(1);
+    });
+}
