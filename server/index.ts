@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { setWorkerSender } from "../lib/bus";
 import { getEnv } from "../lib/config/env";
+import { loadEncryptionKey } from "../lib/crypto/secrets";
 import { logger } from "../lib/logger";
 import { publishStateJson } from "../lib/state/store";
 import { startWorker } from "./worker-process";
@@ -25,6 +26,8 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
   const port = opts.port ?? env.port;
   const host = opts.host ?? env.BIND_ADDRESS;
   const dev = process.env.NODE_ENV !== "production";
+  // Created (0600) on first start rather than on the first secret, so backups include it from day one.
+  loadEncryptionKey(env.dataDir);
 
   const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();

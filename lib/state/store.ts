@@ -4,9 +4,12 @@
  * the routes that filter it). Lives on `globalThis` because Next.js bundles route handlers
  * into a module graph separate from the custom server's.
  *
- * Without the custom server (no worker pushing), the latest snapshot the worker persisted
- * is read from the database instead, at most once per second.
+ * Until a worker pushes a snapshot (or when the app runs without the custom server, so no
+ * worker pushes at all) the latest snapshot the worker persisted is read from the
+ * database, at most once per second.
  */
+import { getDb } from "../db/client";
+import { loadStateSnapshot } from "../db/state-snapshot";
 import type { Resource, StateFrontend } from "./models";
 import { buildResources } from "./resources";
 import { emptyState } from "./snapshot";
@@ -15,23 +18,28 @@ export interface PublishedState {
   state: StateFrontend;
   /** `JSON.stringify(state)`, computed once per snapshot */
   json: string;
-  receivedAt: number;
+  source: "worker" | "database" | "empty";
   resources?: Resource[];
 }
 
-type Loader = () => Promise<string | undefined>;
+const DB_REFRESH_MS = 1000;
 
 const g = globalThis as unknown as {
   __pulseState?: PublishedState;
-  __pulseStateLoader?: { load: Loader; checkedAt: number };
+  __pulseStateReadAt?: number;
   __pulseStateListeners?: Set<(p: PublishedState) => void>;
 };
 
-export function publishStateJson(json: string, receivedAt = Date.now()): PublishedState {
-  const published: PublishedState = { state: JSON.parse(json) as StateFrontend, json, receivedAt };
+function publish(json: string, source: PublishedState["source"]): PublishedState {
+  const published: PublishedState = { state: JSON.parse(json) as StateFrontend, json, source };
   g.__pulseState = published;
   for (const listener of g.__pulseStateListeners ?? []) listener(published);
   return published;
+}
+
+/** Called by the custom server for every snapshot the worker sends over the bus. */
+export function publishStateJson(json: string): PublishedState {
+  return publish(json, "worker");
 }
 
 export function onStatePublished(listener: (p: PublishedState) => void): () => void {
@@ -39,24 +47,16 @@ export function onStatePublished(listener: (p: PublishedState) => void): () => v
   return () => g.__pulseStateListeners?.delete(listener);
 }
 
-/** Where to read a persisted snapshot when no worker pushes one (set by the db layer). */
-export function setPersistedStateLoader(load: Loader): void {
-  g.__pulseStateLoader = { load, checkedAt: 0 };
-}
-
 export async function getPublishedState(): Promise<PublishedState> {
-  const loader = g.__pulseStateLoader;
-  if (loader && (!g.__pulseState || g.__pulseState.receivedAt === 0) && Date.now() - loader.checkedAt > 1000) {
-    loader.checkedAt = Date.now();
-    const json = await loader.load();
-    if (json) {
-      const p = publishStateJson(json);
-      p.receivedAt = 0; // keep re-reading: a worker elsewhere keeps writing newer snapshots
-    }
+  const current = g.__pulseState;
+  if (current?.source !== "worker" && Date.now() - (g.__pulseStateReadAt ?? 0) > DB_REFRESH_MS) {
+    g.__pulseStateReadAt = Date.now();
+    const stored = await loadStateSnapshot(getDb()).catch(() => null);
+    if (stored && stored.json !== current?.json && g.__pulseState?.source !== "worker") return publish(stored.json, "database");
   }
   if (!g.__pulseState) {
     const state = emptyState();
-    g.__pulseState = { state, json: JSON.stringify(state), receivedAt: 0 };
+    g.__pulseState = { state, json: JSON.stringify(state), source: "empty" };
   }
   return g.__pulseState;
 }

@@ -1,0 +1,85 @@
+import bcrypt from "bcryptjs";
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiError } from "../api/errors";
+import { hashToken } from "../crypto/tokens";
+import { authorize, setCredentials } from "./authorize";
+import { loadCredentials } from "./credentials";
+
+const req = (path: string, headers: Record<string, string> = {}, method = "GET") => new Request(`http://pulse${path}`, { headers, method });
+
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error("expected authorize to refuse");
+}
+
+afterEach(() => setCredentials(undefined));
+
+describe("authorize", () => {
+  it("lets public routes through without credentials", async () => {
+    setCredentials(loadCredentials({ API_TOKENS: "secret-1" }));
+    expect(await authorize(req("/api/health"), "public")).toEqual({ kind: "anonymous" });
+  });
+
+  it("accepts env tokens by header, bearer and (read-only) query", async () => {
+    setCredentials(loadCredentials({ API_TOKENS: "secret-1, secret-2" }));
+    expect((await authorize(req("/api/state", { "X-API-Token": "secret-2" }), "monitoring:read")).kind).toBe("token");
+    expect((await authorize(req("/api/state", { Authorization: "Bearer secret-1" }), "settings:write")).kind).toBe("token");
+    expect((await authorize(req("/api/state?token=secret-1"), "monitoring:read")).kind).toBe("token");
+    const write = await failure(authorize(req("/api/config/nodes?token=secret-1", {}, "POST"), "settings:write"));
+    expect(write.status).toBe(401);
+  });
+
+  it("accepts a 64-hex entry as a stored SHA3-256 hash", async () => {
+    setCredentials(loadCredentials({ API_TOKENS: hashToken("raw-token") }));
+    expect((await authorize(req("/", { "X-API-Token": "raw-token" }), "monitoring:read")).kind).toBe("token");
+  });
+
+  it("refuses missing, wrong and oversized credentials with 401", async () => {
+    setCredentials(loadCredentials({ API_TOKENS: "secret-1" }));
+    for (const headers of [{}, { "X-API-Token": "nope" }, { "X-API-Token": "x".repeat(1_000_000) }]) {
+      const err = await failure(authorize(req("/api/state", headers), "monitoring:read"));
+      expect(err.status).toBe(401);
+      expect(err.code).toBe("unauthorized");
+    }
+  });
+
+  it("names the missing scope with 403", async () => {
+    const creds = loadCredentials({ API_TOKENS: "reader" });
+    creds.tokens.forEach((t) => (t.scopes = ["monitoring:read"]));
+    setCredentials(creds);
+    expect((await authorize(req("/", { "X-API-Token": "reader" }), "monitoring:read")).kind).toBe("token");
+    const err = await failure(authorize(req("/", { "X-API-Token": "reader" }), "settings:write"));
+    expect(err.status).toBe(403);
+    expect(err.code).toBe("missing_scope");
+    expect(err.extra.requiredScope).toBe("settings:write");
+  });
+
+  it("checks HTTP Basic against the bcrypt-hashed PULSE_AUTH_PASS", async () => {
+    const creds = loadCredentials({ PULSE_AUTH_USER: "admin", PULSE_AUTH_PASS: "correct horse" });
+    expect(creds.user?.passwordHash).toMatch(/^\$2[aby]\$12\$/);
+    expect(creds.user?.passwordHash).not.toContain("correct horse");
+    setCredentials(creds);
+    const basic = (u: string, p: string) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}` });
+    expect(await authorize(req("/", basic("admin", "correct horse")), "settings:write")).toEqual({ kind: "user", username: "admin", method: "basic" });
+    expect((await failure(authorize(req("/", basic("admin", "wrong")), "monitoring:read"))).status).toBe(401);
+    expect((await failure(authorize(req("/", basic("root", "correct horse")), "monitoring:read"))).status).toBe(401);
+    expect((await failure(authorize(req("/", basic("admin", "p".repeat(1_000_000))), "monitoring:read"))).status).toBe(401);
+  });
+
+  it("keeps an already hashed PULSE_AUTH_PASS as it is", () => {
+    const hash = bcrypt.hashSync("pw", 4);
+    expect(loadCredentials({ PULSE_AUTH_USER: "a", PULSE_AUTH_PASS: hash }).user?.passwordHash).toBe(hash);
+  });
+
+  it("tells how to configure credentials when none exist", async () => {
+    setCredentials(loadCredentials({}));
+    const err = await failure(authorize(req("/api/state"), "monitoring:read"));
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/API_TOKENS/);
+  });
+});
