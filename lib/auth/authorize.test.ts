@@ -41,7 +41,8 @@ describe("authorize", () => {
 
   it("refuses missing, wrong and oversized credentials with 401", async () => {
     setCredentials(loadCredentials({ API_TOKENS: "secret-1" }));
-    for (const headers of [{}, { "X-API-Token": "nope" }, { "X-API-Token": "x".repeat(1_000_000) }]) {
+    const attempts: Record<string, string>[] = [{}, { "X-API-Token": "nope" }, { "X-API-Token": "x".repeat(1_000_000) }];
+    for (const headers of attempts) {
       const err = await failure(authorize(req("/api/state", headers), "monitoring:read"));
       expect(err.status).toBe(401);
       expect(err.code).toBe("unauthorized");

@@ -14,8 +14,8 @@ import {
   updateNodeConfig,
 } from "../db/node-configs";
 import type { Db } from "../db/client";
-import type { PveInstanceConfig } from "../proxmox/config";
 import { testConnection, type ConnectionTestResult } from "../proxmox/discovery";
+import { toPveInstanceConfig } from "./instance-config";
 import { type NodeCreateInput, type NodeUpdateInput, pickOptions } from "./schemas";
 
 /** Discovery while saving must not hold the request long. */
@@ -34,21 +34,9 @@ function splitToken(user: string | undefined, tokenName: string | undefined) {
   return { user, tokenName: tokenName && user ? `${user}!${tokenName}` : tokenName };
 }
 
-export function toInstanceConfig(c: Pick<NodeConfig, "name" | "host" | "user" | "password" | "tokenName" | "tokenValue" | "fingerprint" | "verifySsl" | "isCluster" | "clusterName" | "clusterEndpoints">): PveInstanceConfig {
-  return {
-    name: c.name,
-    host: c.host,
-    user: c.user,
-    password: c.password,
-    tokenName: c.tokenName,
-    tokenValue: c.tokenValue,
-    fingerprint: c.fingerprint,
-    verifySsl: c.verifySsl,
-    isCluster: c.isCluster,
-    clusterName: c.clusterName,
-    clusterEndpoints: c.clusterEndpoints,
-    timeoutMs: DISCOVERY_TIMEOUT_MS,
-  };
+/** A node not saved yet: its cluster membership is what the test will discover. */
+function unsavedInstance(c: ReturnType<typeof fromInput>) {
+  return toPveInstanceConfig({ ...c, isCluster: false, clusterName: undefined, clusterEndpoints: [] }, DISCOVERY_TIMEOUT_MS);
 }
 
 function fromInput(input: NodeCreateInput) {
@@ -74,12 +62,12 @@ export async function testNodeInput(input: NodeCreateInput): Promise<ConnectionT
   if (c.type !== "pve") {
     throw new ApiError("bad_request", `Monitoring ${c.type.toUpperCase()} is not available yet; only type "pve" can be tested`);
   }
-  return testConnection(toInstanceConfig({ ...c, isCluster: false, clusterName: undefined, clusterEndpoints: [] }));
+  return testConnection(unsavedInstance(c));
 }
 
 export async function testSavedNode(db: Db, id: string): Promise<ConnectionTestResult> {
   const c = await requireNode(db, id);
-  return testConnection(toInstanceConfig(c));
+  return testConnection(toPveInstanceConfig(c, DISCOVERY_TIMEOUT_MS));
 }
 
 /** Cluster membership from a connection test, in the stored shape. */
@@ -96,7 +84,7 @@ export async function addNode(db: Db, input: NodeCreateInput): Promise<NodeConfi
   const c = fromInput(input);
   // An unreachable node is still saved (it may be down right now); it just starts
   // without known cluster endpoints and shows as disconnected until it answers.
-  const discovery = c.type === "pve" ? await testConnection(toInstanceConfig({ ...c, isCluster: false, clusterName: undefined, clusterEndpoints: [] })) : undefined;
+  const discovery = c.type === "pve" ? await testConnection(unsavedInstance(c)) : undefined;
   try {
     const cluster = discovery ? clusterFields(discovery) : undefined;
     return await createNodeConfig(db, { ...c, ...cluster, clusterName: cluster?.clusterName ?? undefined, source: "manual" });
@@ -141,7 +129,7 @@ export async function removeNode(db: Db, id: string): Promise<void> {
 
 export async function refreshCluster(db: Db, id: string): Promise<NodeConfig> {
   const current = await requireNode(db, id);
-  const result = await testConnection(toInstanceConfig(current));
+  const result = await testConnection(toPveInstanceConfig(current, DISCOVERY_TIMEOUT_MS));
   if (!result.ok) throw new ApiError("connection_failed", `Could not reach ${current.host}: ${result.error?.message ?? "unknown error"}`);
   return updateNodeConfig(db, id, clusterFields(result));
 }

@@ -55,4 +55,22 @@ describe("one endpoint down, the other keeps updating", () => {
     alpha.faults.clear();
     await waitFor(async () => (await state()).connectionHealth.alpha === true, 60_000, "alpha back");
   });
+
+  it("keeps polling the others on schedule while one answers slowly", async () => {
+    await waitFor(async () => (await state()).connectionHealth.beta === true, 30_000, "beta healthy");
+    const slow = beta.faults.add({ kind: "slow", delayMs: 8000 });
+    try {
+      // Let the slow poll of beta start, then count alpha's updates while it hangs.
+      await new Promise((r) => setTimeout(r, 1000));
+      const seen = new Set<number>();
+      const until = Date.now() + 4000;
+      while (Date.now() < until) {
+        seen.add(uptimeOf(await state(), "alpha"));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(seen.size).toBeGreaterThanOrEqual(3);
+    } finally {
+      beta.faults.remove(slow);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TOKEN, type Simulator, startSimulator } from "../../sim";
+import { DEFAULT_TOKEN, DEFAULT_USER, type Simulator, startSimulator } from "../../sim";
 import { startTestServer, type TestServer, waitFor } from "../helpers/server";
 
 /** Node config CRUD against a simulated PVE cluster, through the real server and worker. */
@@ -35,6 +35,11 @@ describe("nodes config API", () => {
     expect(ok.status).toBe(200);
     const body = await ok.json();
     expect(body).toMatchObject({ status: "success", isCluster: true, clusterName: "lab", nodeCount: 2 });
+
+    // Password (ticket) authentication works as well as a token.
+    const { tokenName: _t, tokenValue: _v, ...withoutToken } = nodeBody();
+    const ticket = await srv.fetch("/api/config/nodes/test-connection", json("POST", { ...withoutToken, user: DEFAULT_USER.username, password: DEFAULT_USER.password }));
+    expect(ticket.status).toBe(200);
 
     const badSecret = await srv.fetch("/api/config/nodes/test-connection", json("POST", nodeBody({ tokenValue: "wrong" })));
     expect(badSecret.status).toBe(400);
@@ -77,6 +82,7 @@ describe("nodes config API", () => {
     }, 30_000, "the lab cluster in state");
     expect(state.nodes.map((n: { id: string }) => n.id).sort()).toEqual(["lab-pve1", "lab-pve2"]);
     expect(state.vms.every((g: { id: string }) => g.id.startsWith("lab:"))).toBe(true);
+    expect(JSON.stringify(state)).not.toContain(DEFAULT_TOKEN.secret);
     const listed = await (await srv.fetch("/api/config/nodes")).json();
     expect(listed.find((n: { id: string }) => n.id === id).status).toBe("connected");
   });
