@@ -20,6 +20,8 @@ export interface PublishedState {
   json: string;
   source: "worker" | "database" | "empty";
   resources?: Resource[];
+  /** UTF-8 of `json`, encoded once for every `/api/state` response of this snapshot */
+  bytes?: Uint8Array;
 }
 
 const DB_REFRESH_MS = 1000;
@@ -59,6 +61,13 @@ export async function getPublishedState(): Promise<PublishedState> {
     g.__pulseState = { state, json: JSON.stringify(state), source: "empty" };
   }
   return g.__pulseState;
+}
+
+/** The snapshot as response bytes, encoded once. */
+export async function getStateBytes(): Promise<Uint8Array> {
+  const p = await getPublishedState();
+  p.bytes ??= Buffer.from(p.json, "utf8");
+  return p.bytes;
 }
 
 /** Unified resources of the current snapshot, built once per snapshot. */
