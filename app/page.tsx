@@ -1,5 +1,7 @@
-import { authorize, getCredentials } from "@/lib/auth/authorize";
-import { hasAnyCredentials } from "@/lib/auth/credentials";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { ApiError } from "@/lib/api/errors";
+import { authorize } from "@/lib/auth/authorize";
 import { getPublishedState } from "@/lib/state/store";
 import type { Container, Node, VM } from "@/lib/state/models";
 import { AutoRefresh } from "./_components/auto-refresh";
@@ -7,15 +9,15 @@ import { formatBytes, formatPercent, formatRate, formatUptime } from "./_compone
 
 export const dynamic = "force-dynamic";
 
-/** Until the login flow exists, a protected install shows the overview only with `?token=`. */
-async function allowed(token: string | undefined): Promise<boolean> {
-  if (!hasAnyCredentials(getCredentials())) return true;
-  if (!token) return false;
+/** The overview needs what `/api/state` needs: a session, or a read-only `?token=` (kiosk). */
+async function requireViewer(token: string | undefined): Promise<void> {
+  const cookie = (await cookies()).toString();
+  const url = `http://local/api/state${token ? `?token=${encodeURIComponent(token)}` : ""}`;
   try {
-    await authorize(new Request(`http://local/?token=${encodeURIComponent(token)}`), "monitoring:read");
-    return true;
-  } catch {
-    return false;
+    await authorize(new Request(url, { headers: { cookie } }), "GET /api/state");
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "setup_required") redirect("/setup");
+    redirect("/login");
   }
 }
 
@@ -68,14 +70,7 @@ function GuestRow({ g }: { g: VM | Container }) {
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const { token } = await searchParams;
-  if (!(await allowed(token))) {
-    return (
-      <main className="mx-auto max-w-xl p-8">
-        <h1 className="text-2xl font-semibold">Pulse</h1>
-        <p className="mt-4">Sign-in is required. Open this page with an API token: <code>/?token=…</code></p>
-      </main>
-    );
-  }
+  await requireViewer(token);
   const { state } = await getPublishedState();
   const guests = [...state.vms, ...state.containers].sort((a, b) => a.vmid - b.vmid);
   return (

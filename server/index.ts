@@ -10,6 +10,8 @@ import next from "next";
 import { setWorkerSender } from "../lib/bus";
 import { getEnv } from "../lib/config/env";
 import { loadEncryptionKey } from "../lib/crypto/secrets";
+import { prepareAuth } from "../lib/auth/setup";
+import { getDb } from "../lib/db/client";
 import { logger } from "../lib/logger";
 import { publishStateJson } from "../lib/state/store";
 import { startWorker } from "./worker-process";
@@ -28,12 +30,15 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
   const dev = process.env.NODE_ENV !== "production";
   // Created (0600) on first start rather than on the first secret, so backups include it from day one.
   loadEncryptionKey(env.dataDir);
+  const { bootstrapToken } = await prepareAuth(getDb(), env.dataDir);
 
   const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
 
   const server = createServer((req, res) => {
+    // Route handlers see the socket's address here; a client cannot set it.
+    req.headers["x-pulse-client-ip"] = req.socket.remoteAddress ?? "";
     handle(req, res).catch((err) => {
       logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -65,6 +70,10 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`;
   logger.info({ url, dev }, "Pulse for Node listening");
+  if (bootstrapToken) {
+    // Printed plainly (not only as JSON) so it stands out in a terminal or journal.
+    console.log(`\nFirst-run setup: open ${url} and enter this bootstrap token:\n\n    ${bootstrapToken}\n\n(also in ${env.dataDir}/.bootstrap_token)\n`);
+  }
 
   return {
     server,

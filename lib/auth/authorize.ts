@@ -1,110 +1,75 @@
 /**
- * The one guard every route calls: `authorize(request, access)` returns the principal or
- * throws an ApiError (401 without valid credentials, 403 when a token lacks the scope).
- * Credential sources, in Pulse's order: `X-API-Token`, `Authorization: Bearer`, `?token=`
- * (read-only requests only, for kiosk views), HTTP Basic with PULSE_AUTH_USER/PASS.
+ * The one guard every route calls: `authorize(request, routeKey)` looks the route up in
+ * the access table and returns the principal, or throws an ApiError — 401 without valid
+ * credentials (or before first-run setup), 403 when a token lacks the scope or a user's
+ * roles lack the permission, 403 when a cookie-authenticated write has no valid CSRF token.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import bcrypt from "bcryptjs";
 import { ApiError } from "../api/errors";
-import { getEnv } from "../config/env";
-import { hashToken, safeEqualHex } from "../crypto/tokens";
-import { type ConfiguredCredentials, loadCredentials } from "./credentials";
-import { type Access, hasScope } from "./scopes";
+import { getDb } from "../db/client";
+import { isSecureRequest, serializeCookie } from "./cookies";
+import { InvalidCredentialsError, type Principal, resolvePrincipal } from "./principal";
+import { allows, type Action, permissionsAllowScope } from "./roles";
+import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from "./route-access";
+import { type Scope, hasScope } from "./scopes";
+import { CSRF_COOKIE, csrfMatches, rotateCsrf } from "./sessions";
+import { isAuthConfigured } from "./setup";
 
-export type Principal =
-  | { kind: "anonymous" }
-  | { kind: "token"; tokenId: string; name: string; scopes: readonly string[] }
-  | { kind: "user"; username: string; method: "basic" };
+export type { Principal } from "./principal";
 
-/** bcrypt ignores bytes past 72; refusing long input early keeps a 1 MB password cheap. */
-const MAX_SECRET_LENGTH = 1024;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Pulse exempts these from CSRF: they are how a browser gets a session in the first place. */
+const CSRF_EXEMPT = new Set(["/api/login", "/api/security/quick-setup", "/api/security/apply-restart", "/api/setup-script-url", "/api/security/validate-bootstrap-token"]);
 
-const state = globalThis as unknown as { __pulseCredentials?: ConfiguredCredentials; __pulseBasicCache?: Map<string, number> };
-
-export function getCredentials(): ConfiguredCredentials {
-  state.__pulseCredentials ??= loadCredentials(getEnv());
-  return state.__pulseCredentials;
-}
-
-/** Tests and credential changes replace the configured set. */
-export function setCredentials(c: ConfiguredCredentials | undefined): void {
-  state.__pulseCredentials = c;
-  state.__pulseBasicCache?.clear();
-}
-
-function presentedToken(request: Request): { token: string; via: "header" | "query" } | undefined {
-  const header = request.headers.get("x-api-token");
-  if (header) return { token: header.trim(), via: "header" };
-  const auth = request.headers.get("authorization");
-  if (auth && /^bearer\s+/i.test(auth)) return { token: auth.replace(/^bearer\s+/i, "").trim(), via: "header" };
-  const query = new URL(request.url).searchParams.get("token");
-  if (query) return { token: query, via: "query" };
-  return undefined;
-}
-
-function findToken(creds: ConfiguredCredentials, raw: string) {
-  if (!raw || raw.length > MAX_SECRET_LENGTH) return undefined;
-  const hash = hashToken(raw);
-  // Compare against every record so timing does not reveal which one matched.
-  let found: ConfiguredCredentials["tokens"][number] | undefined;
-  for (const record of creds.tokens) if (safeEqualHex(hash, record.hash) && !found) found = record;
-  return found;
-}
-
-/** Successful Basic logins are remembered briefly: bcrypt cost 12 takes ~200 ms per check. */
-const BASIC_CACHE_MS = 5 * 60_000;
-
-function checkBasic(creds: ConfiguredCredentials, header: string): string | undefined {
-  if (!creds.user || !/^basic\s+/i.test(header) || header.length > MAX_SECRET_LENGTH * 2) return undefined;
-  const decoded = Buffer.from(header.replace(/^basic\s+/i, ""), "base64").toString("utf8");
-  const sep = decoded.indexOf(":");
-  if (sep < 0) return undefined;
-  const username = decoded.slice(0, sep);
-  const password = decoded.slice(sep + 1);
-  if (password.length > MAX_SECRET_LENGTH) return undefined;
-  const a = Buffer.from(username);
-  const b = Buffer.from(creds.user.username);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-
-  const cache = (state.__pulseBasicCache ??= new Map());
-  const key = createHash("sha256").update(`${creds.user.passwordHash}\0${decoded}`).digest("hex");
-  const until = cache.get(key);
-  if (until && until > Date.now()) return username;
-  if (!bcrypt.compareSync(password, creds.user.passwordHash)) return undefined;
-  cache.set(key, Date.now() + BASIC_CACHE_MS);
-  return username;
-}
-
-export async function authorize(request: Request, access: Access): Promise<Principal> {
-  if (access === "public") return { kind: "anonymous" };
-  const creds = getCredentials();
-
-  const presented = presentedToken(request);
-  if (presented) {
-    const readOnly = request.method === "GET" || request.method === "HEAD";
-    if (presented.via === "query" && !readOnly) {
-      throw new ApiError("unauthorized", "Query-string tokens are only accepted for read-only requests");
-    }
-    const record = findToken(creds, presented.token);
-    if (!record) throw new ApiError("unauthorized", "Invalid API token");
-    if (!hasScope(record.scopes, access)) {
-      throw new ApiError("missing_scope", `API token is missing the required scope: ${access}`, { requiredScope: access });
-    }
-    return { kind: "token", tokenId: record.id, name: record.name, scopes: record.scopes };
+async function unauthenticated(message?: string): Promise<never> {
+  if (!message && !(await isAuthConfigured(getDb()))) {
+    throw new ApiError("setup_required", "Pulse is not set up yet: complete first-run setup with the bootstrap token (PULSE_DATA_DIR/.bootstrap_token)");
   }
+  throw new ApiError("unauthorized", message ?? "Authentication required");
+}
 
-  const auth = request.headers.get("authorization");
-  if (auth) {
-    const username = checkBasic(creds, auth);
-    if (username) return { kind: "user", username, method: "basic" };
-    throw new ApiError("unauthorized", "Invalid credentials");
+function checkAccess(principal: Principal, access: RouteAccess): void {
+  if (access.scope === "public" || access.scope === "authenticated") return;
+  const scope = access.scope as Scope;
+  if (principal.kind === "token") {
+    if (!hasScope(principal.scopes, scope)) {
+      throw new ApiError("missing_scope", `API token is missing the required scope: ${scope}`, { requiredScope: scope });
+    }
+    return;
   }
+  if (principal.kind !== "user") return;
+  const [action, resource] = (access.permission ?? "").split(":") as [Action, string];
+  if (!permissionsAllowScope(principal.permissions, scope) || (access.permission && !allows(principal.permissions, action, resource))) {
+    throw new ApiError("forbidden", access.permission ? `This needs the ${access.permission.replace(":", " permission on ")}` : `Your role does not grant ${scope}`, {
+      requiredScope: scope,
+      requiredPermission: access.permission,
+    });
+  }
+}
 
-  throw new ApiError(
-    "unauthorized",
-    creds.tokens.length || creds.user
-      ? "Authentication required"
-      : "Authentication required: configure API_TOKENS or PULSE_AUTH_USER/PULSE_AUTH_PASS",
-  );
+async function checkCsrf(request: Request, principal: Principal): Promise<void> {
+  if (principal.kind !== "user" || principal.method !== "session" || !principal.session) return;
+  if (SAFE_METHODS.has(request.method) || CSRF_EXEMPT.has(new URL(request.url).pathname)) return;
+  if (csrfMatches(principal.session, request.headers.get("x-csrf-token"))) return;
+  // Refuse, and hand out a fresh token so the UI can retry.
+  const fresh = await rotateCsrf(getDb(), principal.session.id);
+  throw new ApiError("csrf_invalid", "CSRF token missing or invalid", {}, {
+    "X-CSRF-Token": fresh,
+    "Set-Cookie": serializeCookie(CSRF_COOKIE, fresh, { secure: isSecureRequest(request), maxAgeSeconds: 4 * 3600 }),
+  });
+}
+
+export async function authorize(request: Request, key: RouteKey): Promise<Principal> {
+  const access: RouteAccess = ROUTE_ACCESS[key];
+  if (access.scope === "public") return { kind: "anonymous" };
+  let principal: Principal | undefined;
+  try {
+    principal = await resolvePrincipal(request, getDb());
+  } catch (err) {
+    if (err instanceof InvalidCredentialsError) return unauthenticated(err.message);
+    throw err;
+  }
+  if (!principal) return unauthenticated();
+  checkAccess(principal, access);
+  await checkCsrf(request, principal);
+  return principal;
 }

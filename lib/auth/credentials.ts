@@ -5,7 +5,7 @@
  * not kept in memory after hashing.
  */
 import bcrypt from "bcryptjs";
-import type { PulseEnv } from "../config/env";
+import { getEnv, type PulseEnv } from "../config/env";
 import { hashToken } from "../crypto/tokens";
 import type { Scope } from "./scopes";
 
@@ -54,4 +54,17 @@ export function loadCredentials(env: Pick<PulseEnv, "API_TOKENS" | "API_TOKEN" |
 
 export function hasAnyCredentials(c: ConfiguredCredentials): boolean {
   return c.tokens.length > 0 || !!c.user;
+}
+
+const g = globalThis as unknown as { __pulseCredentials?: ConfiguredCredentials };
+
+/** The env credentials of this process, loaded once. */
+export function getCredentials(): ConfiguredCredentials {
+  g.__pulseCredentials ??= loadCredentials(getEnv());
+  return g.__pulseCredentials;
+}
+
+/** Tests replace the configured set. */
+export function setCredentials(c: ConfiguredCredentials | undefined): void {
+  g.__pulseCredentials = c;
 }

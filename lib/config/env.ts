@@ -27,6 +27,13 @@ const EnvSchema = z
     PULSE_AUTH_PASS: z.string().min(1).max(1024).optional(),
     API_TOKENS: z.string().optional(),
     API_TOKEN: z.string().optional(),
+    /** proxy authentication: the shared secret the proxy sends in X-Proxy-Secret */
+    PROXY_AUTH_SECRET: z.string().min(16, "PROXY_AUTH_SECRET must be at least 16 characters").optional(),
+    PROXY_AUTH_USER_HEADER: z.string().min(1).default("X-Remote-User"),
+    PROXY_AUTH_ROLE_HEADER: z.string().min(1).optional(),
+    PROXY_AUTH_ROLE_SEPARATOR: z.string().min(1).default("|"),
+    PROXY_AUTH_ADMIN_ROLE: z.string().min(1).default("admin"),
+    PROXY_AUTH_LOGOUT_URL: z.string().url().optional(),
     PULSE_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     /** overrides the stored PVE polling interval (seconds, clamped to 10 s – 1 h) */
     PVE_POLLING_INTERVAL: z.coerce.number().int().min(1).optional(),

@@ -4,7 +4,7 @@ import { loadSystemSettings } from "@/lib/system/settings";
 export const dynamic = "force-dynamic";
 
 /** The small config payload the UI reads at start. */
-export const GET = apiRoute("monitoring:read", async () => {
+export const GET = apiRoute("GET /api/config", async () => {
   const s = await loadSystemSettings();
   return {
     updateChannel: s.updateChannel,

@@ -3,7 +3,7 @@ import { uptimeSeconds } from "@/lib/system/version";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("public", () => ({
+export const GET = apiRoute("GET /api/health", () => ({
   status: "healthy",
   timestamp: Math.floor(Date.now() / 1000),
   uptime: uptimeSeconds(),

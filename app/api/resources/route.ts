@@ -15,7 +15,7 @@ const csv = z
 const Query = z.object({ type: csv, status: csv, platform: csv, parent: z.string().max(256).optional(), q: z.string().max(256).optional() });
 
 /** The unified resource list, optionally filtered by type, status, platform, parent or name. */
-export const GET = apiRoute("monitoring:read", async ({ request }) => {
+export const GET = apiRoute("GET /api/resources", async ({ request }) => {
   const f = parseQuery(request, Query);
   const { resources, lastUpdate } = await getResources();
   const q = f.q?.toLowerCase();

@@ -3,4 +3,4 @@ import { versionInfo } from "@/lib/system/version";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("public", () => versionInfo());
+export const GET = apiRoute("GET /api/version", () => versionInfo());

@@ -9,13 +9,13 @@ import { connectionStatuses } from "@/lib/nodes/status";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("settings:read", async () => {
+export const GET = apiRoute("GET /api/config/nodes", async () => {
   const configs = await listNodeConfigs(getDb());
   const statuses = await connectionStatuses(configs);
   return configs.map((c) => presentNode(c, statuses.get(c.id)));
 });
 
-export const POST = apiRoute("settings:write", async ({ request }) => {
+export const POST = apiRoute("POST /api/config/nodes", async ({ request }) => {
   const input = await parseJsonBody(request, NodeCreateSchema);
   const node = await addNode(getDb(), input);
   sendToWorker({ type: "reload-config" });

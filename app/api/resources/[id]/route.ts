@@ -4,7 +4,7 @@ import { getResources } from "@/lib/state/store";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ id: string }>("monitoring:read", async ({ params }) => {
+export const GET = apiRoute<{ id: string }>("GET /api/resources/{id}", async ({ params }) => {
   const id = decodeURIComponent(params.id);
   const { resources } = await getResources();
   const resource = resources.find((r) => r.id === id);

@@ -4,7 +4,7 @@ import { getResources } from "@/lib/state/store";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute("monitoring:read", async () => {
+export const GET = apiRoute("GET /api/resources/stats", async () => {
   const { resources, lastUpdate } = await getResources();
   return resourceStats(resources, lastUpdate);
 });

@@ -23,7 +23,7 @@ async function mockModeStatus() {
   };
 }
 
-export const GET = apiRoute("settings:read", mockModeStatus);
+export const GET = apiRoute("GET /api/system/mock-mode", mockModeStatus);
 
 const Body = z.object({ enabled: z.boolean().nullable() });
 
@@ -35,5 +35,5 @@ async function setMockMode({ request }: { request: Request }) {
   return mockModeStatus();
 }
 
-export const POST = apiRoute("settings:write", setMockMode);
-export const PUT = apiRoute("settings:write", setMockMode);
+export const POST = apiRoute("POST /api/system/mock-mode", setMockMode);
+export const PUT = apiRoute("PUT /api/system/mock-mode", setMockMode);

@@ -8,14 +8,14 @@ import { removeNode, updateNode } from "@/lib/nodes/service";
 
 export const dynamic = "force-dynamic";
 
-export const PUT = apiRoute<{ id: string }>("settings:write", async ({ request, params }) => {
+export const PUT = apiRoute<{ id: string }>("PUT /api/config/nodes/{id}", async ({ request, params }) => {
   const input = await parseJsonBody(request, NodeUpdateSchema);
   const node = await updateNode(getDb(), params.id, input);
   sendToWorker({ type: "reload-config" });
   return presentNode(node);
 });
 
-export const DELETE = apiRoute<{ id: string }>("settings:write", async ({ params }) => {
+export const DELETE = apiRoute<{ id: string }>("DELETE /api/config/nodes/{id}", async ({ params }) => {
   await removeNode(getDb(), params.id);
   sendToWorker({ type: "reload-config" });
   return { success: true, message: "Node removed" };

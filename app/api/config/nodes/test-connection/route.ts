@@ -7,7 +7,7 @@ import { connectionTestResponse } from "@/lib/nodes/test-response";
 export const dynamic = "force-dynamic";
 
 /** Try the given credentials against the node before saving them. */
-export const POST = apiRoute("settings:write", async ({ request }) => {
+export const POST = apiRoute("POST /api/config/nodes/test-connection", async ({ request }) => {
   const input = await parseJsonBody(request, NodeCreateSchema);
   return connectionTestResponse(await testNodeInput(input));
 });

@@ -5,6 +5,6 @@ import { connectionTestResponse } from "@/lib/nodes/test-response";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ id: string }>("settings:write", async ({ params }) =>
+export const POST = apiRoute<{ id: string }>("POST /api/config/nodes/{id}/test", async ({ params }) =>
   connectionTestResponse(await testSavedNode(getDb(), params.id)),
 );
