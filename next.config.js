@@ -1,3 +1,5 @@
+import { staticHeaderRules } from "./lib/http/header-policy.mjs";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -7,6 +9,10 @@ const nextConfig = {
   turbopack: { root: import.meta.dirname },
   // `npm test` type-checks the whole project (tsc); the build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // Security headers when the app runs without the custom server (which sets its own).
+  async headers() {
+    return staticHeaderRules(process.env);
+  },
 };
 
 export default nextConfig;

@@ -4,7 +4,10 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 17655);
-const dataDir = mkdtempSync(path.join(tmpdir(), "pulse-e2e-"));
+// Workers load this file again: they inherit the runner's environment, so they find the
+// same data dir (the tests read the first-run bootstrap token from it).
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "pulse-e2e-"));
+process.env.E2E_DATA_DIR = dataDir;
 
 /** Debian's Chromium (apt-get install chromium); Playwright downloads no browser here. */
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,24 +1,41 @@
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { ApiError } from "@/lib/api/errors";
-import { authorize } from "@/lib/auth/authorize";
+import { authorize, type Principal } from "@/lib/auth/authorize";
 import { getPublishedState } from "@/lib/state/store";
 import type { Container, Node, VM } from "@/lib/state/models";
+import { pageRequest } from "./_lib/server-auth";
 import { AutoRefresh } from "./_components/auto-refresh";
+import { SignOutButton } from "./_components/sign-out-button";
 import { formatBytes, formatPercent, formatRate, formatUptime } from "./_components/format";
 
 export const dynamic = "force-dynamic";
 
-/** The overview needs what `/api/state` needs: a session, or a read-only `?token=` (kiosk). */
-async function requireViewer(token: string | undefined): Promise<void> {
-  const cookie = (await cookies()).toString();
-  const url = `http://local/api/state${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+/**
+ * The overview needs what `/api/state` needs: a session, or a read-only `?token=` (kiosk).
+ * Signed in without the right (a user with no role yet) is told so instead of being sent
+ * back to the login page, which would send them here again.
+ */
+async function requireViewer(token: string | undefined): Promise<{ viewer: Principal } | { denied: string }> {
+  const request = await pageRequest(`/api/state${token ? `?token=${encodeURIComponent(token)}` : ""}`);
   try {
-    await authorize(new Request(url, { headers: { cookie } }), "GET /api/state");
+    return { viewer: await authorize(request, "GET /api/state") };
   } catch (err) {
     if (err instanceof ApiError && err.code === "setup_required") redirect("/setup");
+    if (err instanceof ApiError && err.status === 403) return { denied: err.message };
     redirect("/login");
   }
+}
+
+function NoAccess({ message }: { message: string }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <div className="max-w-md rounded-xl border border-gray-200 bg-white p-8 text-sm shadow-sm dark:border-gray-800 dark:bg-gray-900" data-testid="no-access">
+        <h1 className="mb-2 text-xl font-semibold">No access to monitoring data</h1>
+        <p className="mb-6 text-gray-600 dark:text-gray-400">{message}. Ask an administrator to assign you a role.</p>
+        <SignOutButton />
+      </div>
+    </main>
+  );
 }
 
 function Bar({ value }: { value: number }) {
@@ -70,7 +87,9 @@ function GuestRow({ g }: { g: VM | Container }) {
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const { token } = await searchParams;
-  await requireViewer(token);
+  const access = await requireViewer(token);
+  if ("denied" in access) return <NoAccess message={access.denied} />;
+  const { viewer } = access;
   const { state } = await getPublishedState();
   const guests = [...state.vms, ...state.containers].sort((a, b) => a.vmid - b.vmid);
   return (
@@ -86,6 +105,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <span className="text-sm text-gray-500" data-testid="last-update">
           {state.lastUpdate ? `Updated ${new Date(state.lastUpdate).toLocaleTimeString()}` : "Waiting for the first poll…"}
         </span>
+        {viewer.kind === "user" && (
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-gray-600 dark:text-gray-400" data-testid="signed-in-user">{viewer.username}</span>
+            {viewer.method === "session" && <SignOutButton />}
+          </div>
+        )}
       </header>
 
       <section className="mb-8 overflow-x-auto">

@@ -12,6 +12,7 @@ import { getEnv } from "../lib/config/env";
 import { loadEncryptionKey } from "../lib/crypto/secrets";
 import { prepareAuth } from "../lib/auth/setup";
 import { getDb } from "../lib/db/client";
+import { applySecurityHeaders, refreshHeaderPolicy } from "../lib/http/security-headers";
 import { logger } from "../lib/logger";
 import { publishStateJson } from "../lib/state/store";
 import { startWorker } from "./worker-process";
@@ -31,6 +32,7 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
   // Created (0600) on first start rather than on the first secret, so backups include it from day one.
   loadEncryptionKey(env.dataDir);
   const { bootstrapToken } = await prepareAuth(getDb(), env.dataDir);
+  await refreshHeaderPolicy();
 
   const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();
@@ -39,6 +41,8 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
   const server = createServer((req, res) => {
     // Route handlers see the socket's address here; a client cannot set it.
     req.headers["x-pulse-client-ip"] = req.socket.remoteAddress ?? "";
+    // Security headers on every response; a CORS preflight is answered right here.
+    if (applySecurityHeaders(req, res)) return;
     handle(req, res).catch((err) => {
       logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -38,12 +38,24 @@ export interface AuditInput {
   details?: string;
 }
 
+const g = globalThis as unknown as { __pulseAuditClock?: number };
+
+/**
+ * Millisecond timestamps, strictly increasing within the process, so events read back
+ * newest-first keep the order they happened in (route bundles share it via globalThis).
+ */
+function nextTimestamp(): Date {
+  const ms = Math.max(Date.now(), (g.__pulseAuditClock ?? 0) + 1);
+  g.__pulseAuditClock = ms;
+  return new Date(ms);
+}
+
 /** Records an event; failures are logged, never thrown (auditing must not break the action). */
 export async function recordAuditEvent(db: Db, input: AuditInput): Promise<void> {
   try {
     const row = {
       id: randomUUID(),
-      timestamp: new Date(Math.floor(Date.now() / 1000) * 1000),
+      timestamp: nextTimestamp(),
       event: input.event,
       user: input.user?.slice(0, 256) ?? null,
       ip: input.ip?.slice(0, 64) ?? null,

@@ -19,7 +19,7 @@ import { permissionsOf } from "./users";
 export type Principal =
   | { kind: "anonymous" }
   | { kind: "token"; tokenId: string; name: string; scopes: readonly string[]; source: "env" | "stored" }
-  | { kind: "user"; username: string; method: "session" | "basic" | "proxy"; permissions: Permission[]; session?: SessionRecord };
+  | { kind: "user"; username: string; method: "session" | "basic" | "proxy" | "recovery"; permissions: Permission[]; session?: SessionRecord };
 
 /** A credential was presented but is not valid (as opposed to none presented). */
 export class InvalidCredentialsError extends Error {}

@@ -9,6 +9,12 @@ const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+/** like `bool`, but an unset or empty variable stays undefined (so it does not override a stored setting) */
+const optionalBool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : ["1", "true", "yes", "on"].includes(v)));
+
 const port = z.coerce.number().int().min(1).max(65535);
 
 const EnvSchema = z
@@ -34,6 +40,27 @@ const EnvSchema = z
     PROXY_AUTH_ROLE_SEPARATOR: z.string().min(1).default("|"),
     PROXY_AUTH_ADMIN_ROLE: z.string().min(1).default("admin"),
     PROXY_AUTH_LOGOUT_URL: z.string().url().optional(),
+    /** OIDC single sign-on; each one set (non-empty) overrides and locks the stored setting */
+    OIDC_ENABLED: optionalBool,
+    OIDC_ISSUER_URL: z.string().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    OIDC_REDIRECT_URL: z.string().optional(),
+    OIDC_SCOPES: z.string().optional(),
+    OIDC_USERNAME_CLAIM: z.string().optional(),
+    OIDC_GROUPS_CLAIM: z.string().optional(),
+    /** comma- or space-separated lists */
+    OIDC_ALLOWED_GROUPS: z.string().optional(),
+    OIDC_ALLOWED_DOMAINS: z.string().optional(),
+    OIDC_ALLOWED_EMAILS: z.string().optional(),
+    /** PEM bundle (a file path or the PEM text) trusted for the identity provider's TLS */
+    OIDC_CA_BUNDLE: z.string().optional(),
+    /** allow other sites to embed Pulse in an iframe (overrides the `allowEmbedding` setting when true) */
+    ALLOW_EMBEDDING: bool.default(false),
+    /** comma-separated origins allowed to embed Pulse (CSP frame-ancestors); empty = any, once embedding is allowed */
+    ALLOWED_EMBED_ORIGINS: z.string().optional(),
+    /** CORS: comma-separated origins (or `*`) allowed to call the API from a browser; unset = same-origin only */
+    ALLOWED_ORIGINS: z.string().optional(),
     PULSE_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     /** overrides the stored PVE polling interval (seconds, clamped to 10 s – 1 h) */
     PVE_POLLING_INTERVAL: z.coerce.number().int().min(1).optional(),

@@ -17,6 +17,10 @@ export const SystemSettingsSchema = z.object({
   updateChannel: z.enum(["stable", "rc"]).default("stable"),
   autoUpdateEnabled: z.boolean().default(false),
   theme: z.enum(["light", "dark", "system"]).default("system"),
+  /** let other sites show Pulse in an iframe (X-Frame-Options/frame-ancestors) */
+  allowEmbedding: z.boolean().default(false),
+  /** comma-separated origins allowed to embed Pulse when embedding is on; empty = any */
+  allowedEmbedOrigins: z.string().default(""),
   /** demo data: unset = automatic (on while no node is configured) */
   mockMode: z.boolean().optional(),
 });

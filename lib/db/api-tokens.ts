@@ -6,8 +6,8 @@ import type { ApiToken as ApiTokenRow } from "@/lib/generated/sqlite/client";
 import type { Db } from "./client";
 import { isUniqueViolation, parseJsonColumn } from "./errors";
 
-/** "env": from API_TOKENS/API_TOKEN at startup; "user": created in the UI/API. */
-export type ApiTokenSource = "env" | "user";
+/** "env": from API_TOKENS/API_TOKEN at startup; "user": created in the UI/API; "setup": given to first-run quick setup. */
+export type ApiTokenSource = "env" | "user" | "setup";
 
 export interface ApiTokenRecord {
   id: string;

@@ -1,5 +1,5 @@
 import { ApiError } from "@/lib/api/errors";
-import { toErrorResponse } from "@/lib/api/route";
+import { toErrorResponse, withRateLimit } from "@/lib/api/route";
 import { authorize } from "@/lib/auth/authorize";
 import { matchRoute } from "@/lib/auth/route-access";
 
@@ -10,15 +10,17 @@ export const dynamic = "force-dynamic";
  * does not serve yet still needs its credentials first, so it never tells an anonymous
  * caller more than a 401.
  */
-async function notFound(request: Request): Promise<Response> {
-  const path = new URL(request.url).pathname;
-  try {
-    const known = matchRoute(request.method, path);
-    if (known) await authorize(request, known.key);
-    throw new ApiError("route_not_found", `No API route for ${request.method} ${path}`);
-  } catch (err) {
-    return toErrorResponse(err, request);
-  }
+function notFound(request: Request): Promise<Response> {
+  return withRateLimit(request, async () => {
+    const path = new URL(request.url).pathname;
+    try {
+      const known = matchRoute(request.method, path);
+      if (known) await authorize(request, known.key);
+      throw new ApiError("route_not_found", `No API route for ${request.method} ${path}`);
+    } catch (err) {
+      return toErrorResponse(err, request);
+    }
+  });
 }
 
 export const GET = notFound;
