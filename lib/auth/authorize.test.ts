@@ -1,24 +1,14 @@
 import bcrypt from "bcryptjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError } from "../api/errors";
 import { hashToken } from "../crypto/tokens";
 import { useTestDatabase } from "../db/test-support";
 import { authorize } from "./authorize";
 import { loadCredentials, setCredentials } from "./credentials";
 import { clearBasicCache } from "./principal";
 import { ensureBuiltInRoles } from "./users";
+import { refusal as failure } from "../api/testing";
 
 const req = (path: string, headers: Record<string, string> = {}, method = "GET") => new Request(`http://pulse${path}`, { headers, method });
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("expected authorize to refuse");
-}
 
 const testDb = useTestDatabase("sqlite");
 afterEach(() => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../api/errors";
 import { testProviders, useTestDatabase } from "../db/test-support";
 import {
   adminUsernames,
@@ -14,16 +13,7 @@ import {
   updateRole,
 } from "./rbac";
 import { ensureBuiltInRoles, permissionsOf, upsertUser } from "./users";
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
+import { refusal } from "../api/testing";
 
 describe("role validation", () => {
   it("accepts only known actions and resources and slug ids", () => {

@@ -1,26 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError } from "../api/errors";
 import { listApiTokens } from "../db/api-tokens";
 import { testProviders, useTestDatabase } from "../db/test-support";
 import { loadCredentials, setCredentials } from "./credentials";
 import type { Principal } from "./principal";
 import { BUILT_IN_ROLES } from "./roles";
 import { isValidToken, listTokens, mintToken, regenerateToken, revokeToken, TokenCreateSchema } from "./tokens";
+import { refusal } from "../api/testing";
 
 const role = (id: string) => BUILT_IN_ROLES.find((r) => r.id === id)!.permissions;
 const admin: Principal = { kind: "user", username: "admin", method: "basic", permissions: role("admin") };
 const operator: Principal = { kind: "user", username: "op", method: "basic", permissions: [...role("operator"), { action: "admin", resource: "users" }] };
 const reader: Principal = { kind: "token", tokenId: "t1", name: "reader", scopes: ["monitoring:read", "settings:write"], source: "stored" };
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 afterEach(() => setCredentials(undefined));
 

@@ -1,24 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../api/errors";
 import { loadEnv } from "../../config/env";
 import { getSetting } from "../../db/settings";
 import { testProviders, useTestDatabase } from "../../db/test-support";
 import { ensureBuiltInRoles } from "../users";
 import { OIDC_SETTINGS_KEY } from "../setup";
 import { loadOidcConfig, OIDC_DEFAULTS, OidcUpdateSchema, oidcEnvOverrides, oidcReadiness, oidcRedirectUri, publicOidcConfig, saveOidcConfig } from "./config";
+import { refusal } from "../../api/testing";
 
 const envOf = (vars: Record<string, string>) => loadEnv(vars as NodeJS.ProcessEnv);
 const noEnv = envOf({});
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("OIDC update schema", () => {
   const errors = (body: unknown) => {
