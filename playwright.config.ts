@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E_SIM_PORT } from "./e2e/helpers";
 
 const port = Number(process.env.E2E_PORT ?? 17655);
 // Workers load this file again: they inherit the runner's environment, so they find the
@@ -36,6 +37,7 @@ export default defineConfig({
       BIND_ADDRESS: "127.0.0.1",
       PULSE_DATA_DIR: dataDir,
       PULSE_POLL_INTERVAL_MS: "1000",
+      PULSE_SIM_PORT: String(E2E_SIM_PORT),
       PULSE_LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",
     },

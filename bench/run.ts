@@ -3,6 +3,10 @@
  *  - one poll cycle's wall time and CPU time (measured by the worker, see state.performance)
  *  - `/api/state` latency p50/p99, against a bare Node http server serving the same bytes
  *  - resident memory of the web process and the worker
+ *  - realtime push (bench/realtime.ts, which documents the method): latency from a poll's
+ *    snapshot to its arrival at 100 `/ws` clients (rawData, and stateDelta with ?deltas=1),
+ *    web-process CPU per snapshot with 1 and 100 clients, the hub's own CPU per broadcast
+ *  - the overview's first render with every guest in headless Chromium (bench/overview-render.ts)
  * The simulator runs in its own process. Results go to stdout and bench/results/latest.json.
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -12,15 +16,16 @@ import path from "node:path";
 import { DEFAULT_TOKEN } from "../sim";
 import { ROOT, startTestServer, waitFor } from "../tests/helpers/server";
 import { buildAll } from "../scripts/build.mjs";
+import { measureOverviewRender } from "./overview-render";
+import { measureHubBroadcast, measurePush, percentile } from "./realtime";
 
 const NODES = Number(process.env.BENCH_NODES ?? 50);
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 3000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 5);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+const WS_CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 100);
+const WS_POLLS = Number(process.env.BENCH_WS_POLLS ?? 4);
+const POLL_INTERVAL_MS = 10_000;
 
 async function timeGets(url: string, headers: Record<string, string>, n: number): Promise<{ p50: number; p99: number; bytes: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
     env: { ...process.env, SIM_NODES: String(NODES), SIM_GUESTS: String(GUESTS) },
   });
   const sim = await new Promise<{ url: string; fingerprint: string }>((resolve) => simProc.once("message", (m) => resolve(m as never)));
-  const srv = await startTestServer({ PULSE_POLL_INTERVAL_MS: "10000", PULSE_LOG_LEVEL: "error" });
+  const srv = await startTestServer({ PULSE_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), PULSE_LOG_LEVEL: "error" });
   try {
     const add = await srv.fetch("/api/config/nodes", {
       method: "POST",
@@ -102,12 +107,36 @@ async function main(): Promise<void> {
     bare.close();
 
     const pids = [srv.pid, ...childPids(srv.pid)];
+    const rss = { web: rssMb(pids[0]), worker: pids[1] ? rssMb(pids[1]) : undefined };
+
+    // Reported, not fatal: the realtime figures below do not depend on it.
+    const overviewRender = await measureOverviewRender(srv.url, srv.token).catch((err: Error) => ({ error: err.message.split("\n")[0] }));
+
+    const hubBroadcast = measureHubBroadcast(body.toString("utf8"), WS_CLIENTS);
+    const push = { baseUrl: srv.url, token: srv.token, webPid: srv.pid, polls: WS_POLLS, pollIntervalMs: POLL_INTERVAL_MS };
+    const oneClient = await measurePush({ ...push, clients: 1, deltas: false });
+    const rawData = await measurePush({ ...push, clients: WS_CLIENTS, deltas: false });
+    const stateDelta = await measurePush({ ...push, clients: WS_CLIENTS, deltas: true });
+
     const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     const result = {
       cluster: { nodes: NODES, guests, stateBytes: body.length },
       pollCycle: { wallMsAvg: avg(measured.map((c) => c.wallMs)), wallMsMax: Math.max(...measured.map((c) => c.wallMs)), cpuMsAvg: avg(measured.map((c) => c.cpuMs)), cycles: measured.length },
       apiState: { pulse: { p50Ms: +viaPulse.p50.toFixed(2), p99Ms: +viaPulse.p99.toFixed(2) }, bareNodeHttp: { p50Ms: +viaBare.p50.toFixed(2), p99Ms: +viaBare.p99.toFixed(2) }, requests: REQUESTS },
-      rssMb: { web: rssMb(pids[0]), worker: pids[1] ? rssMb(pids[1]) : undefined },
+      rssMb: rss,
+      realtime: {
+        // oneClient: the pipeline alone (worker → IPC → web → hub → socket); the others add the fan-out
+        pushLatency: { oneClient: summary(oneClient), rawData: summary(rawData), stateDelta: summary(stateDelta) },
+        webCpuMsPerSnapshot: {
+          oneClient: oneClient.webCpuMsPerSnapshot,
+          [`${WS_CLIENTS}RawDataClients`]: rawData.webCpuMsPerSnapshot,
+          [`${WS_CLIENTS}DeltaClients`]: stateDelta.webCpuMsPerSnapshot,
+          perExtraRawDataClient: +((rawData.webCpuMsPerSnapshot - oneClient.webCpuMsPerSnapshot) / (WS_CLIENTS - 1)).toFixed(2),
+        },
+        hubBroadcast,
+        webRssMbAfter: rssMb(srv.pid),
+      },
+      overviewRender,
       at: new Date().toISOString(),
     };
     console.log(JSON.stringify(result, null, 2));
@@ -117,6 +146,11 @@ async function main(): Promise<void> {
     await srv.stop();
     simProc.disconnect();
   }
+}
+
+function summary(p: Awaited<ReturnType<typeof measurePush>>) {
+  const { clients, polls, messageBytes, latencyMs, firstClientMsP50, allClientsMsP50 } = p;
+  return { clients, polls, messageBytes, p50Ms: latencyMs.p50, p99Ms: latencyMs.p99, maxMs: latencyMs.max, firstClientP50Ms: firstClientMsP50, allClientsP50Ms: allClientsMsP50 };
 }
 
 await main();

@@ -1,7 +1,8 @@
 /**
  * The custom server: one HTTP server for the Next.js app (pages and `/api/*` route
  * handlers), with the worker forked beside it. The worker's state snapshots arrive over
- * IPC and are kept in the shared state replica that route handlers read.
+ * IPC and are kept in the shared state replica that route handlers read and the realtime
+ * hub pushes to `/ws` and Socket.IO clients.
  */
 import { createServer, type Server } from "node:http";
 import path from "node:path";
@@ -13,8 +14,10 @@ import { loadEncryptionKey } from "../lib/crypto/secrets";
 import { prepareAuth } from "../lib/auth/setup";
 import { getDb } from "../lib/db/client";
 import { applySecurityHeaders, refreshHeaderPolicy } from "../lib/http/security-headers";
+import { hasMalformedPath, malformedPathBody } from "../lib/http/request-path";
 import { logger } from "../lib/logger";
 import { publishStateJson } from "../lib/state/store";
+import { attachRealtime } from "./realtime";
 import { startWorker } from "./worker-process";
 
 export interface RunningServer {
@@ -43,6 +46,10 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
     req.headers["x-pulse-client-ip"] = req.socket.remoteAddress ?? "";
     // Security headers on every response; a CORS preflight is answered right here.
     if (applySecurityHeaders(req, res)) return;
+    if (hasMalformedPath(req.url)) {
+      res.writeHead(400, { "content-type": "application/json" }).end(malformedPathBody());
+      return;
+    }
     handle(req, res).catch((err) => {
       logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -50,12 +57,8 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
     });
   });
 
-  // Next attaches its own upgrade listener (dev HMR) on the first request; answer every
-  // other upgrade with 404 instead of leaving it hanging.
-  server.on("upgrade", (req, socket) => {
-    if (req.url?.startsWith("/_next/")) return;
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-  });
+  // /ws and /socket.io/; every other upgrade but Next's own (/_next/, dev HMR) gets 404.
+  const realtime = attachRealtime(server);
 
   const worker =
     opts.withWorker === false
@@ -84,6 +87,7 @@ export async function startServer(opts: { root?: string; port?: number; host?: s
     url,
     close: async () => {
       setWorkerSender(undefined);
+      await realtime.close();
       await worker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

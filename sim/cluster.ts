@@ -209,6 +209,12 @@ export class Cluster {
     this.bump();
   }
 
+  /** Renames a guest (any string: tests use it to check that names are escaped everywhere). */
+  renameGuest(vmid: number, name: string): void {
+    this.requireGuest(vmid).name = name;
+    this.bump();
+  }
+
   setGuestStatus(vmid: number, status: string): void {
     const g = this.requireGuest(vmid);
     if (g.template && status !== "stopped") throw new Error(`guest ${vmid} is a template`);

@@ -52,6 +52,7 @@ export interface Simulator {
   /** Pins the guest's CPU fraction; a negative value lets it wander again. */
   setGuestCpu(vmid: number, cpu: number): void;
   setGuestStatus(vmid: number, status: string): void;
+  renameGuest(vmid: number, name: string): void;
   guest(vmid: number): unknown;
   /** Simulated wall clock, epoch ms. */
   now(): number;
@@ -140,6 +141,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     rebootNode: (node: string) => cluster.rebootNode(node),
     setGuestCpu: (vmid: number, cpu: number) => cluster.setGuestCpu(vmid, cpu),
     setGuestStatus: (vmid: number, status: string) => cluster.setGuestStatus(vmid, status),
+    renameGuest: (vmid: number, name: string) => cluster.renameGuest(vmid, name),
     guest: (vmid: number): unknown => {
       const g = cluster.guest(vmid);
       return g ? structuredClone(g) : undefined;

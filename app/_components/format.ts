@@ -21,3 +21,17 @@ export function formatUptime(seconds: number): string {
 export function formatPercent(value: number): string {
   return `${value.toFixed(1)}%`;
 }
+
+/** Compact rate for dense table cells: "1.2 MB/s" in decimal units like Pulse's tables, "0" when idle. */
+export function formatRateShort(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 1) return "0";
+  const units = ["B/s", "KB/s", "MB/s", "GB/s", "TB/s"];
+  const i = Math.min(units.length - 1, Math.floor(Math.log10(bytesPerSecond) / 3));
+  const v = bytesPerSecond / 1000 ** i;
+  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** hh:mm:ss in 24-hour form. */
+export function formatClock(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+}

@@ -27,7 +27,8 @@ export type AuditEventName =
   | "config_changed"
   | "node_added"
   | "node_updated"
-  | "node_removed";
+  | "node_removed"
+  | "metadata_changed";
 
 export interface AuditInput {
   event: AuditEventName;

@@ -320,7 +320,7 @@ export const ROUTE_ACCESS = {
   "GET /install-host-agent.sh": { scope: "public" },
   "GET /install.ps1": { scope: "public" },
   "GET /install.sh": { scope: "public" },
-  "GET /simple-stats": { scope: "public" },
+  "GET /simple-stats": { scope: "monitoring:read" },
   "GET /uninstall-host-agent.ps1": { scope: "public" },
   "GET /uninstall-host-agent.sh": { scope: "public" },} as const satisfies Record<string, RouteAccess>;
 

@@ -11,6 +11,7 @@ export interface ControlTarget {
   rebootNode(node: string): void;
   setGuestCpu(vmid: number, cpu: number): void;
   setGuestStatus(vmid: number, status: string): void;
+  renameGuest(vmid: number, name: string): void;
   guest(vmid: number): unknown;
   state(): unknown;
   /** Runs `fn` while keeping `socket` open if `fn` takes listeners down. */
@@ -102,6 +103,9 @@ export function createControlHandler(sim: ControlTarget) {
         else if (c === "status") {
           if (typeof body.status !== "string") throw new ControlError(400, "'status' must be a string");
           guard(() => sim.setGuestStatus(vmid, body.status as string));
+        } else if (c === "name") {
+          if (typeof body.name !== "string" || !body.name) throw new ControlError(400, "'name' must be a non-empty string");
+          guard(() => sim.renameGuest(vmid, body.name as string));
         } else throw new ControlError(404, `unknown control path ${path}`);
         return reply(res, 200, sim.guest(vmid));
       }
