@@ -92,12 +92,24 @@ describe("diffState / applyStateDelta", () => {
     }
   });
 
-  it("sends only the items whose JSON changed, and the ids of removed ones", () => {
-    const prev = { lastUpdate: 1, vms: [{ id: "a", cpu: 0.1 }, { id: "b", cpu: 0.2 }, { id: "c", cpu: 0.3 }], stats: {} };
-    const next = { lastUpdate: 2, vms: [{ id: "a", cpu: 0.1 }, { id: "c", cpu: 0.9 }, { id: "d", cpu: 0 }], stats: {} };
+  it("sends new items whole, changed items as their changed fields, and the ids of removed ones", () => {
+    const prev = { lastUpdate: 1, vms: [{ id: "a", cpu: 0.1 }, { id: "b", cpu: 0.2 }, { id: "c", cpu: 0.3, name: "web", lock: "backup" }], stats: {} };
+    const next = { lastUpdate: 2, vms: [{ id: "a", cpu: 0.1 }, { id: "c", cpu: 0.9, name: "web" }, { id: "d", cpu: 0 }], stats: {} };
     const delta = diffState(prev, next);
-    expect(delta).toEqual({ base: 1, lastUpdate: 2, upsert: { vms: [{ id: "c", cpu: 0.9 }, { id: "d", cpu: 0 }] }, remove: { vms: ["b"] }, replace: {} });
+    expect(delta).toEqual({
+      base: 1,
+      lastUpdate: 2,
+      upsert: { vms: [{ id: "d", cpu: 0 }] },
+      patch: { vms: [{ id: "c", set: { cpu: 0.9 }, unset: ["lock"] }] },
+      remove: { vms: ["b"] },
+      replace: {},
+    });
     expect(applyStateDelta(prev, delta)).toEqual(next);
+  });
+
+  it("refuses a patch for an item the client does not hold", () => {
+    const delta: StateDelta = { base: 1, lastUpdate: 2, upsert: {}, patch: { vms: [{ id: "zz", set: { cpu: 1 } }] }, remove: {}, replace: {} };
+    expect(applyStateDelta({ lastUpdate: 1, vms: [{ id: "a" }] }, delta)).toBeNull();
   });
 
   it("replaces changed non-array keys and arrays without ids; leaves unchanged keys out", () => {

@@ -4,8 +4,10 @@
  * whole state again. Shared by the server (diffState) and the browser (applyStateDelta),
  * so this module has no imports.
  *
- * Top-level arrays whose items all carry a unique `id` are compared item by item (JSON
- * equality); every other top-level key is sent whole in `replace` when it changed.
+ * Top-level arrays whose items all carry a unique `id` are compared item by item: new
+ * items are sent whole (`upsert`), changed ones as the fields that changed (`patch`) —
+ * at every poll a guest's CPU, memory, rates and uptime move but its name, node, tags and
+ * disks mostly do not. Every other top-level key is sent whole in `replace` when it changed.
  */
 
 export type ItemId = string | number;
@@ -15,8 +17,10 @@ export interface StateDelta {
   base: number;
   /** `lastUpdate` of the snapshot it produces */
   lastUpdate: number;
-  /** changed or new items, per array key */
+  /** new items (or items to replace whole), per array key */
   upsert: Record<string, unknown[]>;
+  /** changed items as their changed top-level fields, per array key */
+  patch?: Record<string, ItemPatch[]>;
   /** ids of items gone, per array key */
   remove: Record<string, ItemId[]>;
   /** other top-level keys whose value changed */
@@ -30,8 +34,31 @@ export interface StateDelta {
   unset?: string[];
 }
 
+export interface ItemPatch {
+  id: ItemId;
+  /** fields with a new value */
+  set?: Record<string, unknown>;
+  /** fields no longer present */
+  unset?: string[];
+}
+
 type Json = Record<string, unknown>;
 type Keyed = { id: ItemId } & Json;
+
+const present = (v: unknown) => v !== undefined && typeof v !== "function";
+
+/** The fields of `after` that differ from `before`, or null when none do. */
+function itemPatch(before: Keyed, after: Keyed): ItemPatch | null {
+  let set: Json | undefined;
+  let unset: string[] | undefined;
+  for (const key in after) {
+    const v = after[key];
+    if (present(v) && !jsonEqual(before[key], v)) (set ??= {})[key] = v;
+  }
+  for (const key in before) if (present(before[key]) && !present(after[key])) (unset ??= []).push(key);
+  if (!set && !unset) return null;
+  return { id: after.id, ...(set ? { set } : {}), ...(unset ? { unset } : {}) };
+}
 
 /** Deep equality of JSON-compatible values (what `JSON.stringify` would compare, without building strings). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -105,13 +132,19 @@ export function diffState<T extends object>(prevState: T, nextState: T): StateDe
 
 function diffArray(key: string, prevList: Keyed[], prevIndex: Map<ItemId, Keyed>, nextList: Keyed[], nextIndex: Map<ItemId, Keyed>, delta: StateDelta): void {
   const upsert: Keyed[] = [];
+  const patch: ItemPatch[] = [];
   const remove: ItemId[] = [];
   for (const item of nextList) {
     const before = prevIndex.get(item.id);
-    if (!before || !jsonEqual(before, item)) upsert.push(item);
+    if (!before) upsert.push(item);
+    else {
+      const changed = itemPatch(before, item);
+      if (changed) patch.push(changed);
+    }
   }
   for (const item of prevList) if (!nextIndex.has(item.id)) remove.push(item.id);
   if (upsert.length > 0) delta.upsert[key] = upsert;
+  if (patch.length > 0) (delta.patch ??= {})[key] = patch;
   if (remove.length > 0) delta.remove[key] = remove;
 
   // What applyStateDelta produces without an explicit order: survivors in their old
@@ -140,12 +173,24 @@ export function applyStateDelta<T extends object>(prevState: T, delta: StateDelt
   const next: Json = { ...prev, ...delta.replace, lastUpdate: delta.lastUpdate };
   for (const key of delta.unset ?? []) delete next[key];
 
-  const keys = new Set([...Object.keys(delta.upsert), ...Object.keys(delta.remove), ...Object.keys(delta.order ?? {})]);
+  const keys = new Set([...Object.keys(delta.upsert), ...Object.keys(delta.patch ?? {}), ...Object.keys(delta.remove), ...Object.keys(delta.order ?? {})]);
   for (const key of keys) {
     const list = Array.isArray(prev[key]) ? (prev[key] as Keyed[]) : [];
     const upsert = (delta.upsert[key] ?? []) as Keyed[];
     const removed = new Set(delta.remove[key] ?? []);
     const changed = new Map(upsert.map((item) => [item.id, item]));
+    const patches = delta.patch?.[key] ?? [];
+    if (patches.length) {
+      const byId = new Map(list.map((item) => [item.id, item]));
+      for (const p of patches) {
+        const before = byId.get(p.id);
+        // A patch for an item this client does not hold: it missed something.
+        if (!before) return null;
+        const merged: Keyed = { ...before, ...p.set };
+        for (const field of p.unset ?? []) delete merged[field];
+        changed.set(p.id, merged);
+      }
+    }
     const order = delta.order?.[key];
 
     if (order) {

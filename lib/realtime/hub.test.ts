@@ -162,7 +162,7 @@ describe("RealtimeHub", () => {
     const last = c.messages().at(-1)!.data as StateDelta;
     expect(last.remove.vms).toHaveLength(20);
     expect(last.upsert.vms).toEqual([{ id: "pve:n1:200", cpu: 1 }]);
-    expect(last.upsert.nodes).toEqual([{ id: "pve-n1", cpu: 0.7 }]);
+    expect(last.patch?.nodes).toEqual([{ id: "pve-n1", set: { cpu: 0.7 } }]);
   });
 
   it("answers requestData with a full rawData to that client only, and ping with pong", () => {
