@@ -21,17 +21,7 @@ export type { MetadataKind } from "../db/resource-metadata";
 export const METADATA_KINDS: readonly MetadataKind[] = ["guest", "host", "docker", "dockerHost"];
 
 /** The JSON record (Pulse's field names). */
-export interface MetadataView {
-  id: string;
-  customUrl: string;
-  description: string;
-  tags: string[];
-  notes: string[];
-  lastKnownName?: string;
-  lastKnownType?: string;
-  commandsEnabled?: boolean;
-  customDisplayName?: string;
-}
+export type MetadataView = { id: string } & MetadataFields;
 
 /** What each kind is called in messages and audit entries. */
 export const KIND_LABEL: Record<MetadataKind, string> = { guest: "guest", host: "host", docker: "Docker container", dockerHost: "Docker host" };
