@@ -74,6 +74,7 @@ test("signs in through the IdP and lands on the dashboard", async ({ page }) => 
 test("refuses a user outside the allowed groups", async ({ page }) => {
   await signInWithSso(page, "bob", "bob-pw");
   await expect(page).toHaveURL(`${srv.url}/login?error=oidc_not_allowed`);
+  await expect(page.getByTestId("sso-error")).toContainText("not allowed");
   await expect(page.getByRole("link", { name: "Sign in with SSO" })).toBeVisible();
   expect((await page.context().cookies(srv.url)).some((c) => c.name === "pulse_session")).toBe(false);
   expect((await page.request.get(`${srv.url}/api/state`)).status()).toBe(401);

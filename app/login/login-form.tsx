@@ -37,7 +37,7 @@ function describe(status: number, body: LoginRefusal | undefined): { message: st
   return { message: errorMessage(body, `Sign-in failed (HTTP ${status})`) };
 }
 
-export function LoginForm({ showLocal }: { showLocal: boolean }) {
+export function LoginForm({ showLocal, ssoError }: { showLocal: boolean; ssoError?: string }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [rememberMe, setRememberMe] = useState(false);
@@ -73,6 +73,11 @@ export function LoginForm({ showLocal }: { showLocal: boolean }) {
 
   return (
     <AuthCard title="Sign in" subtitle="Real-time monitoring for your Proxmox infrastructure">
+      {ssoError && !problem && (
+        <Notice tone="error" testId="sso-error">
+          {ssoError}
+        </Notice>
+      )}
       {problem && (
         <Notice tone="error" testId="login-error">
           <div>{problem.message}</div>
