@@ -122,6 +122,11 @@ export function guestOs(g: Guest): string {
 }
 
 /** Numeric value of a metric field in the units a user types: percent for cpu/memory/disk. */
+/** Disk usage in percent, when known (-1 means only the allocated size is known). */
+function knownDiskUsage(g: Guest): number | undefined {
+  return g.disk && g.disk.usage >= 0 ? g.disk.usage : undefined;
+}
+
 function metric(g: Guest, field: string): number | undefined {
   switch (field) {
     case "cpu":
@@ -129,7 +134,7 @@ function metric(g: Guest, field: string): number | undefined {
     case "memory":
       return g.memory?.usage;
     case "disk":
-      return g.disk && g.disk.usage >= 0 ? g.disk.usage : undefined;
+      return knownDiskUsage(g);
     case "vmid":
       return g.vmid;
     case "uptime":
@@ -239,7 +244,7 @@ function sortValue(g: Guest, key: GuestSortKey): number | string | undefined {
     case "memory":
       return g.memory?.usage;
     case "disk":
-      return g.disk && g.disk.usage >= 0 ? g.disk.usage : undefined;
+      return knownDiskUsage(g);
     case "diskRead":
       return g.diskRead;
     case "diskWrite":

@@ -237,16 +237,21 @@ function setup(request: Request, config: OidcConfig, ctx: FlowContext) {
   return { base, options: authOptions(config, redirectUri, isSecureRequest(request), ctx) };
 }
 
-/** GET /api/oidc/login: the IdP's authorization URL, with the flow cookies to set. */
-export async function beginOidcLogin(request: Request, config: OidcConfig, returnTo: string): Promise<FlowStep> {
+/** next-auth's options for this request, or the failed step when the config cannot be used. */
+function prepare(request: Request, config: OidcConfig): { ctx: FlowContext; base: string; options: AuthOptions } | (FlowStep & { error: string }) {
   const ctx: FlowContext = { returnTo: "/" };
-  let base: string;
-  let options: AuthOptions;
   try {
-    ({ base, options } = setup(request, config, ctx));
+    return { ctx, ...setup(request, config, ctx) };
   } catch (err) {
     return { setCookies: [], returnTo: "/", error: (err as Error).message };
   }
+}
+
+/** GET /api/oidc/login: the IdP's authorization URL, with the flow cookies to set. */
+export async function beginOidcLogin(request: Request, config: OidcConfig, returnTo: string): Promise<FlowStep> {
+  const prepared = prepare(request, config);
+  if ("error" in prepared) return prepared;
+  const { ctx, base, options } = prepared;
   // next-auth starts a sign-in only on a POST carrying its CSRF token: fetch one, then sign in.
   const csrf = await callNextAuth(base, options, { method: "GET", action: ["csrf"], cookies: {} });
   const csrfToken = (csrf.body as { csrfToken?: string } | undefined)?.csrfToken;
@@ -270,14 +275,9 @@ export async function beginOidcLogin(request: Request, config: OidcConfig, retur
 
 /** GET /api/oidc/callback: the verified claims (or why there are none) and the cookies to clear. */
 export async function finishOidcLogin(request: Request, config: OidcConfig): Promise<FlowStep> {
-  const ctx: FlowContext = { returnTo: "/" };
-  let base: string;
-  let options: AuthOptions;
-  try {
-    ({ base, options } = setup(request, config, ctx));
-  } catch (err) {
-    return { setCookies: [], returnTo: "/", error: (err as Error).message };
-  }
+  const prepared = prepare(request, config);
+  if ("error" in prepared) return prepared;
+  const { ctx, base, options } = prepared;
   // The IdP's answer (code, state, iss, error…); where to return to comes from the flow cookie only.
   const { callbackUrl: _ignored, ...query } = Object.fromEntries(new URL(request.url).searchParams);
   const reply = await callNextAuth(base, options, { method: "GET", action: ["callback", OIDC_PROVIDER_ID], query, cookies: flowCookies(request) });
